@@ -1,0 +1,128 @@
+"""Build `nb201.h5` once from the verified raw files; rebuild when the pinned inputs change."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+from filelock import FileLock
+
+from benchmarks.data import cache
+from benchmarks.data.manifest import Manifest, load_manifest
+from benchmarks.data.safe_load import load_torch_file
+from benchmarks.errors import BuildError
+from benchmarks.nb201.devices import ALL_DEVICES, EMBEDDING_ARCHS
+from benchmarks.nb201.space import N_ARCHS, NB201Space
+
+BUILDER_VERSION = "1"
+DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+UNITS = {
+    "accuracy": "% (test accuracy after 200 epochs, mean over seeds; CIFAR-10 ori-test, others x-test)",
+    "error": "% (100 - accuracy)",
+    "params": "millions of parameters",
+    "latency": "ms",
+}
+
+
+def input_names() -> list[str]:
+    names = [f"nb201/latency/{d}" for d in ALL_DEVICES]
+    names += [f"nb201/{kind}/{ds}" for kind in ("accuracy", "params") for ds in DATASETS]
+    names += ["nb201/str_arch2idx", "nb201/hardware_embedding_index", "nb201/metad2a_candidates"]
+    return names
+
+
+def expected_inputs(manifest: Manifest | None = None) -> dict[str, str]:
+    manifest = manifest or load_manifest()
+    return {name: manifest[name].checksum[1] for name in input_names()}
+
+
+def built_path() -> Path:
+    return cache.data_home() / "built" / "nb201.h5"
+
+
+def is_current(path: Path, manifest: Manifest | None = None) -> bool:
+    """True when the built file exists and was built from exactly the pinned inputs by this builder."""
+    if not path.is_file():
+        return False
+    try:
+        with h5py.File(path, "r") as h5:
+            return h5.attrs.get("builder_version") == BUILDER_VERSION and json.loads(
+                h5.attrs.get("inputs", "{}")
+            ) == expected_inputs(manifest)
+    except (OSError, ValueError):
+        return False  # unreadable (e.g. a foreign file): rebuild
+
+
+def _read_index_csv(path: Path, column: str) -> np.ndarray:
+    table = np.loadtxt(path, delimiter=",", skiprows=1)
+    if table.shape != (N_ARCHS, 2) or not np.array_equal(table[:, 0], np.arange(N_ARCHS)):
+        raise BuildError(f"{path}: expected rows 'index,{column}' for indices 0..{N_ARCHS - 1} in order")
+    return table[:, 1]
+
+
+def _check_vector(name: str, values, length: int = N_ARCHS) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape != (length,) or not np.isfinite(array).all():
+        raise BuildError(f"artifact {name!r}: expected {length} finite numbers, got shape {array.shape}")
+    return array
+
+
+def _read_metad2a(path: Path, space: NB201Space) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    lines = path.read_text().strip().splitlines()
+    header = float(lines[0])
+    rows = [line.rsplit(",", 2) for line in lines[1:]]
+    indices = space.str_to_index([r[0].strip() for r in rows])
+    accuracy = np.array([float(r[1]) for r in rows])
+    value = np.array([float(r[2]) for r in rows])
+    return header, indices, accuracy, value
+
+
+def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
+    """Fetch (verifying) the inputs and write the HDF5 file atomically. Returns its path."""
+    manifest = manifest or load_manifest()
+    path = path or built_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        if is_current(path, manifest):
+            return path  # another process built it while we waited
+        raw = cache.ensure([manifest[n] for n in input_names()])
+        space = NB201Space.from_strings(load_torch_file(raw["nb201/str_arch2idx"]))
+        embedding_archs = [int(i) for i in load_torch_file(raw["nb201/hardware_embedding_index"])]
+        if embedding_archs != list(EMBEDDING_ARCHS):
+            raise BuildError(f"hardware embedding architectures changed: {embedding_archs} != {list(EMBEDDING_ARCHS)}")
+        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".nb201.h5.part-")
+        os.close(handle)
+        temp = Path(temp_name)
+        try:
+            with h5py.File(temp, "w") as h5:
+                h5.create_dataset("arch/ops", data=space.ops_by_index)
+                h5.create_dataset("arch/str", data=space.strings.astype("S"))
+                for device in ALL_DEVICES:
+                    name = f"nb201/latency/{device}"
+                    h5.create_dataset(f"latency/{device}", data=_check_vector(name, load_torch_file(raw[name])))
+                for dataset in DATASETS:
+                    acc = _read_index_csv(raw[f"nb201/accuracy/{dataset}"], "accuracy")
+                    params = _read_index_csv(raw[f"nb201/params/{dataset}"], "params")
+                    if dataset == "ImageNet16-120":
+                        params = params / 1e6  # FreeREA stores raw counts here, millions for CIFAR
+                    h5.create_dataset(f"accuracy/{dataset}", data=acc)
+                    h5.create_dataset(f"params/{dataset}", data=params)
+                h5.create_dataset("embedding_archs", data=np.asarray(embedding_archs, dtype=np.int64))
+                header, idx, acc, value = _read_metad2a(raw["nb201/metad2a_candidates"], space)
+                group = h5.create_group("metad2a")
+                group.create_dataset("index", data=idx)
+                group.create_dataset("accuracy", data=acc)
+                group.create_dataset("value", data=value)
+                group.attrs["header"] = header
+                h5.attrs["builder_version"] = BUILDER_VERSION
+                h5.attrs["inputs"] = json.dumps(expected_inputs(manifest), sort_keys=True)
+                h5.attrs["units"] = json.dumps(UNITS)
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
+    return path

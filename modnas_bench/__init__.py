@@ -1,0 +1,1 @@
+"""The `modnas-bench` application: one command line over the four layers."""

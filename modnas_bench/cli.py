@@ -1,0 +1,39 @@
+"""Entry point of the `modnas-bench` console script.
+
+It sits above the four layers and only assembles their commands, so each layer keeps its own CLI
+next to its code and the layering (paper_figs -> modnas -> surrogates -> benchmarks) stays intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from benchmarks import cli as benchmarks_cli
+from benchmarks.errors import ModnasBenchError
+
+LAYER_COMMANDS = [benchmarks_cli.add_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modnas-bench", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for add_commands in LAYER_COMMANDS:
+        add_commands(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ModnasBenchError as exc:
+        print(f"modnas-bench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("modnas-bench: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
