@@ -11,8 +11,16 @@ import sys
 
 from benchmarks import cli as benchmarks_cli
 from benchmarks.errors import ModnasBenchError
+from modnas import cli as modnas_cli
+from paper_figs import cli as paper_figs_cli
+from surrogates import cli as surrogates_cli
 
-LAYER_COMMANDS = [benchmarks_cli.add_commands]
+LAYER_COMMANDS = [
+    benchmarks_cli.add_commands,
+    surrogates_cli.add_commands,
+    modnas_cli.add_commands,
+    paper_figs_cli.add_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,38 @@
+# The front door. Every target sets up .venv itself when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RESULTS ?= results
+
+.PHONY: setup test test-fast bench data reproduce-nb201-true-fronts clean clean-data
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade --quiet pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/pytest -q tests/benchmarks/test_speed.py --benchmark-only --benchmark-columns=min,mean,median,ops,rounds
+
+data: $(STAMP)
+	$(BIN)/modnas-bench data fetch
+
+reproduce-nb201-true-fronts: data
+	$(BIN)/modnas-bench fronts nb201 --out $(RESULTS)
+	$(BIN)/modnas-bench fronts nb201 --objectives error,latency,params --out $(RESULTS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks *.egg-info
+
+clean-data:
+	$(BIN)/python -c "from benchmarks.data import data_home; import shutil; shutil.rmtree(data_home(), ignore_errors=True)"
