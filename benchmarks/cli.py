@@ -34,8 +34,13 @@ def cmd_data_fetch(args) -> int:
         "n_artifacts": len(outcomes),
         "downloaded": downloaded,
         "cached": [o.name for o in outcomes if o.action == "cached"],
+        "unavailable": {o.name: o.detail for o in outcomes if o.action == "unavailable"},
     }
-    _emit(payload, args.json, f"{len(outcomes)} artifacts valid in {payload['data_home']} ({len(downloaded)} downloaded)")
+    valid = len(outcomes) - len(payload["unavailable"])
+    text = f"{valid} artifacts valid in {payload['data_home']} ({len(downloaded)} downloaded)"
+    for name, detail in payload["unavailable"].items():
+        text += f"\noptional artifact {name} unavailable: {detail}"
+    _emit(payload, args.json, text)
     return 0
 
 

@@ -74,7 +74,8 @@ def check_file(artifact: Artifact, path: Path) -> None:
 class FetchOutcome:
     name: str
     path: Path
-    action: str  # "cached" (already valid) or "downloaded"
+    action: str  # "cached" (already valid), "downloaded", or "unavailable" (optional, not reachable)
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,13 +157,24 @@ def fetch_one(artifact: Artifact, force: bool = False, progress: bool = False) -
         return FetchOutcome(artifact.name, final, "downloaded")
 
 
-def fetch(artifacts: list[Artifact], force: bool = False, progress: bool | None = None) -> list[FetchOutcome]:
-    """Make every artifact present and valid in the cache; download only what is missing or corrupt."""
+def fetch(
+    artifacts: list[Artifact], force: bool = False, progress: bool | None = None, strict: bool = False
+) -> list[FetchOutcome]:
+    """Make every artifact present and valid in the cache; download only what is missing or corrupt.
+
+    An optional artifact that cannot be reached (e.g. not in the mirror) is reported as "unavailable"
+    unless `strict`; a required one always raises. A checksum mismatch always raises.
+    """
     if progress is None:
         progress = sys.stderr.isatty()
     outcomes = []
     for artifact in tqdm(artifacts, desc="fetch", unit="file", disable=not progress):
-        outcomes.append(fetch_one(artifact, force=force, progress=progress))
+        try:
+            outcomes.append(fetch_one(artifact, force=force, progress=progress))
+        except DataUnavailableError as exc:
+            if strict or artifact.required:
+                raise
+            outcomes.append(FetchOutcome(artifact.name, raw_path(artifact), "unavailable", str(exc)))
     return outcomes
 
 
@@ -184,4 +196,4 @@ def verify(artifacts: list[Artifact]) -> list[VerifyOutcome]:
 
 def ensure(artifacts: list[Artifact]) -> dict[str, Path]:
     """Paths of valid cached copies, fetching what is missing (used by benchmark builders)."""
-    return {outcome.name: outcome.path for outcome in fetch(artifacts)}
+    return {outcome.name: outcome.path for outcome in fetch(artifacts, strict=True)}

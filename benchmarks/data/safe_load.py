@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.errors import DataError
 
 
 def load_torch_file(path: Path):
@@ -20,5 +23,12 @@ def load_torch_file(path: Path):
         np.dtype,
         np.dtypes.Int64DType,
     ]
-    with torch.serialization.safe_globals(allowed):
-        return torch.load(path, weights_only=True, map_location="cpu")
+    try:
+        with torch.serialization.safe_globals(allowed):
+            return torch.load(path, weights_only=True, map_location="cpu")
+    except pickle.UnpicklingError as exc:
+        reason = str(exc).split("\n\n")[1] if "\n\n" in str(exc) else str(exc)
+        raise DataError(
+            f"refusing to load {path}: it holds pickled objects other than plain data and numpy scalars "
+            f"({reason.strip()}); downloaded files are never unpickled with code execution"
+        ) from None

@@ -48,8 +48,9 @@ def test_fronts_writes_csv_and_markdown(nb201, capsys, tmp_path):
 
 
 def test_data_commands(nb201, capsys):
+    run_json(capsys, "data", "fetch", "--benchmark", "nb201", "--json")
     fetched = run_json(capsys, "data", "fetch", "--benchmark", "nb201", "--json")
-    assert fetched["downloaded"] == [] and len(fetched["cached"]) >= 36
+    assert fetched["downloaded"] == [] and len(fetched["cached"]) == 36 + 3  # + the 3 license notices
     verified = run_json(capsys, "data", "verify", "--benchmark", "nb201", "--json")
     assert {a["status"] for a in verified["artifacts"]} == {"ok"}
     info = run_json(capsys, "data", "info", "--json")

@@ -155,3 +155,15 @@ def test_data_home_defaults_to_a_per_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv(cache.ENV_HOME, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.data_home() == tmp_path / "modnas-bench"
+
+
+def test_unreachable_optional_artifact_is_reported_not_fatal(fresh_home, private_mirror):
+    manifest = load_manifest()
+    optional = manifest["hwnasbench/pickle"]
+    outcomes = cache.fetch([manifest["license/HELP"], optional])
+    assert [o.action for o in outcomes] == ["downloaded", "unavailable"]
+    assert "not in the mirror" in outcomes[1].detail
+    with pytest.raises(DataUnavailableError):
+        cache.fetch([optional], strict=True)
+    with pytest.raises(DataUnavailableError):
+        cache.ensure([optional])
