@@ -32,3 +32,30 @@ def load_torch_file(path: Path):
             f"refusing to load {path}: it holds pickled objects other than plain data and numpy scalars "
             f"({reason.strip()}); downloaded files are never unpickled with code execution"
         ) from None
+
+
+class _PlainDataUnpickler(pickle.Unpickler):
+    """Rebuilds only containers, numbers, strings and numpy arrays; any other global is refused."""
+
+    _ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "scalar"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"global {module}.{name} is not plain data")
+        return getattr(np, name) if module == "numpy" else getattr(np._core.multiarray, name)
+
+
+def load_plain_pickle(path: Path):
+    """Read a plain-data pickle (e.g. HW-NAS-Bench's) without executing any pickled code."""
+    try:
+        with open(path, "rb") as handle:
+            return _PlainDataUnpickler(handle).load()
+    except pickle.UnpicklingError as exc:
+        raise DataError(f"refusing to load {path}: {exc}; downloaded files are never unpickled with code execution") from None

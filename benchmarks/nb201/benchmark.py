@@ -8,13 +8,12 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from benchmarks.errors import QueryError, UnknownDatasetError, UnknownMetricError
+from benchmarks.errors import QueryError, UnknownDatasetError, UnknownDeviceError, UnknownMetricError
 from benchmarks.nb201 import build as builder
 from benchmarks.nb201.devices import ALL_DEVICES, DeviceRegistry, nb201_registry
 from benchmarks.nb201.space import NB201Space
 
-METRICS = ("accuracy", "error", "params", "latency")
-DEVICE_METRICS = ("latency",)
+BASE_METRICS = ("accuracy", "error", "params", "latency")
 DATASETS = builder.DATASETS
 UNITS = builder.UNITS
 
@@ -30,6 +29,7 @@ class NB201Benchmark:
             self._latency = {d: h5[f"latency/{d}"][()] for d in ALL_DEVICES}
             self._accuracy = {ds: h5[f"accuracy/{ds}"][()] for ds in DATASETS}
             self._params = {ds: h5[f"params/{ds}"][()] for ds in DATASETS}
+            self._energy = {d: h5[f"energy/{d}"][()] for d in h5.get("energy", {})}
             self.metad2a_candidates = {k: h5[f"metad2a/{k}"][()] for k in ("index", "accuracy", "value")}
             self.provenance = {
                 "benchmark": self.name,
@@ -37,7 +37,10 @@ class NB201Benchmark:
                 "inputs": json.loads(h5.attrs["inputs"]),
             }
             embedding_archs = h5["embedding_archs"][()]
-        for table in (*self._latency.values(), *self._accuracy.values(), *self._params.values()):
+        # energy exists only when the optional HW-NAS-Bench file was cached before the build
+        self.metrics = BASE_METRICS + (("energy",) if self._energy else ())
+        self.device_metrics = ("latency", "energy") if self._energy else ("latency",)
+        for table in (*self._latency.values(), *self._accuracy.values(), *self._params.values(), *self._energy.values()):
             table.setflags(write=False)
         self.devices: DeviceRegistry = nb201_registry(self._latency, embedding_archs)
         self.path = path
@@ -45,19 +48,24 @@ class NB201Benchmark:
     def __len__(self) -> int:
         return len(self.space)
 
-    metrics = METRICS
     datasets = DATASETS
     units = UNITS
 
     def table(self, metric: str, device: str | None = None, dataset: str | None = None) -> np.ndarray:
         """The full read-only column of a metric over all 15625 indices."""
-        if metric not in METRICS:
-            raise UnknownMetricError(metric, METRICS, "for nb201")
-        if metric in DEVICE_METRICS:
+        if metric not in self.metrics:
+            hint = "" if metric != "energy" else " (energy needs the optional HW-NAS-Bench file: data fetch --optional)"
+            raise UnknownMetricError(metric, self.metrics, "for nb201" + hint)
+        if metric in self.device_metrics:
+            valid = self.devices.names() if metric == "latency" else tuple(self._energy)
             if device is None:
-                raise QueryError(f"metric {metric!r} needs a device; valid devices: {', '.join(self.devices.names())}")
+                raise QueryError(f"metric {metric!r} needs a device; valid devices: {', '.join(valid)}")
             if dataset not in (None, "cifar10"):
-                raise QueryError(f"nb201 latency is measured on CIFAR-10 inputs only; got dataset {dataset!r}")
+                raise QueryError(f"nb201 {metric} is measured on CIFAR-10 inputs only; got dataset {dataset!r}")
+            if metric == "energy":
+                if device not in self._energy:
+                    raise UnknownDeviceError(device, valid, "for nb201 energy")
+                return self._energy[device]
             self.devices[device]  # raises UnknownDeviceError listing the valid ones
             return self._latency_table(device)
         if device is not None:

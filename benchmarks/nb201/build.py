@@ -18,13 +18,17 @@ from benchmarks.errors import BuildError
 from benchmarks.nb201.devices import ALL_DEVICES, EMBEDDING_ARCHS
 from benchmarks.nb201.space import N_ARCHS, NB201Space
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
+# HW-NAS-Bench (optional): energy in mJ of the NB201 cells on CIFAR-10 inputs, per device.
+HWNAS_ARTIFACT = "hwnasbench/pickle"
+ENERGY_DEVICES = {"edgegpu": "edgegpu_energy", "eyeriss": "eyeriss_energy", "fpga": "fpga_energy"}
 DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 UNITS = {
     "accuracy": "% (test accuracy after 200 epochs, mean over seeds; CIFAR-10 ori-test, others x-test)",
     "error": "% (100 - accuracy)",
     "params": "millions of parameters",
     "latency": "ms",
+    "energy": "mJ (HW-NAS-Bench, CIFAR-10 inputs; only when its optional file is cached)",
 }
 
 
@@ -35,9 +39,16 @@ def input_names() -> list[str]:
     return names
 
 
+def hwnas_present(manifest: Manifest | None = None) -> bool:
+    """The optional HW-NAS-Bench file joins the build once it is in the cache (fetched with --optional)."""
+    manifest = manifest or load_manifest()
+    return cache.raw_path(manifest[HWNAS_ARTIFACT]).is_file()
+
+
 def expected_inputs(manifest: Manifest | None = None) -> dict[str, str]:
     manifest = manifest or load_manifest()
-    return {name: manifest[name].checksum[1] for name in input_names()}
+    names = input_names() + ([HWNAS_ARTIFACT] if hwnas_present(manifest) else [])
+    return {name: manifest[name].checksum[1] for name in names}
 
 
 def built_path() -> Path:
@@ -81,6 +92,17 @@ def _read_metad2a(path: Path, space: NB201Space) -> tuple[float, np.ndarray, np.
     return header, indices, accuracy, value
 
 
+def _read_hwnas_energy(path: Path) -> dict[str, np.ndarray]:
+    from benchmarks.data.safe_load import load_plain_pickle
+
+    document = load_plain_pickle(path)
+    try:
+        cifar10 = document["nasbench201"]["cifar10"]
+        return {d: _check_vector(f"{HWNAS_ARTIFACT}:{key}", cifar10[key]) for d, key in ENERGY_DEVICES.items()}
+    except (KeyError, TypeError) as exc:
+        raise BuildError(f"{path}: not the HW-NAS-Bench layout ['nasbench201']['cifar10'][<metric>] ({exc})") from None
+
+
 def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
     """Fetch (verifying) the inputs and write the HDF5 file atomically. Returns its path."""
     manifest = manifest or load_manifest()
@@ -89,7 +111,8 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
     with FileLock(str(path) + ".lock"):
         if is_current(path, manifest):
             return path  # another process built it while we waited
-        raw = cache.ensure([manifest[n] for n in input_names()])
+        inputs = list(expected_inputs(manifest))
+        raw = cache.ensure([manifest[n] for n in inputs])
         space = NB201Space.from_strings(load_torch_file(raw["nb201/str_arch2idx"]))
         embedding_archs = [int(i) for i in load_torch_file(raw["nb201/hardware_embedding_index"])]
         if embedding_archs != list(EMBEDDING_ARCHS):
@@ -118,6 +141,9 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
                 group.create_dataset("accuracy", data=acc)
                 group.create_dataset("value", data=value)
                 group.attrs["header"] = header
+                if HWNAS_ARTIFACT in raw:
+                    for device, values in _read_hwnas_energy(raw[HWNAS_ARTIFACT]).items():
+                        h5.create_dataset(f"energy/{device}", data=values)
                 h5.attrs["builder_version"] = BUILDER_VERSION
                 h5.attrs["inputs"] = json.dumps(expected_inputs(manifest), sort_keys=True)
                 h5.attrs["units"] = json.dumps(UNITS)
