@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RESULTS ?= results
 
-.PHONY: setup test test-fast bench data reproduce-nb201-true-fronts clean clean-data
+.PHONY: setup test test-fast bench data surrogates reproduce-nb201-true-fronts clean clean-data
 
 setup: $(STAMP)
 
@@ -22,10 +22,14 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not slow"
 
 bench: $(STAMP)
-	$(BIN)/pytest -q tests/benchmarks/test_speed.py --benchmark-only --benchmark-columns=min,mean,median,ops,rounds
+	$(BIN)/pytest -q tests/benchmarks/test_speed.py tests/surrogates/test_speed_surrogates.py \
+		--benchmark-only --benchmark-columns=min,mean,median,ops,rounds
 
 data: $(STAMP)
 	$(BIN)/modnas-bench data fetch
+
+surrogates: data
+	$(BIN)/modnas-bench surrogate train
 
 reproduce-nb201-true-fronts: data
 	$(BIN)/modnas-bench fronts nb201 --out $(RESULTS)

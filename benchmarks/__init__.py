@@ -16,7 +16,29 @@ def _load_nb201(rebuild: bool = False):
     return load_nb201(rebuild=rebuild)
 
 
-LOADERS = {"nb201": _load_nb201}
+def _load_ofa(rebuild: bool = False):
+    from benchmarks.ofa import load_ofa
+
+    return load_ofa(rebuild=rebuild)
+
+
+def _hat_loader(task: str):
+    def load_hat_task(rebuild: bool = False):
+        from benchmarks.hat import load_hat
+
+        return load_hat(task, rebuild=rebuild)
+
+    return load_hat_task
+
+
+# "hat" is WMT'14 En-De (the MODNAS setting); "hat-wmt14enfr" selects En-Fr.
+LOADERS = {
+    "nb201": _load_nb201,
+    "ofa": _load_ofa,
+    "hat": _hat_loader("wmt14ende"),
+    "hat-wmt14ende": _hat_loader("wmt14ende"),
+    "hat-wmt14enfr": _hat_loader("wmt14enfr"),
+}
 
 
 def available() -> tuple[str, ...]:
