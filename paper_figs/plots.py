@@ -24,6 +24,15 @@ def save(fig, stem: Path) -> list[Path]:
     return paths
 
 
+def _legend_entries(axes):
+    """Each label once, across all panels (a panel may lack a series)."""
+    entries = {}
+    for ax in axes.flat:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    return list(entries.values()), list(entries)
+
+
 def radar(series: dict[str, dict[str, float]], devices: list[str], test_devices, title: str, ylabel: str):
     """One polygon per method over the device axes; zero-shot test devices are starred and coloured."""
     apply_style()
@@ -38,6 +47,7 @@ def radar(series: dict[str, dict[str, float]], devices: list[str], test_devices,
     labels = [f"{d}*" if d in test_devices else d for d in devices]
     ax.set_xticks(angles)
     ax.set_xticklabels(labels)
+    ax.set_rlabel_position(np.degrees(angles[1] / 2))  # radial tick labels between two device axes
     for tick, device in zip(ax.get_xticklabels(), devices):
         if device in test_devices:
             tick.set_color("#D55E00")
@@ -74,7 +84,7 @@ def pareto_panels(panels: dict[str, dict[str, np.ndarray]], xlabel: str, ylabel:
         ax.set_ylabel(ylabel)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles, labels = _legend_entries(axes)
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), frameon=False, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig, axes
@@ -90,17 +100,21 @@ def curves(panels: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
         for method, (x, mean, half) in series.items():
             style = style_for(method)
             ax.plot(x, mean, color=style.color, linestyle=style.linestyle, label=style.label)
-            ax.fill_between(x, mean - half, mean + half, color=style.color, alpha=0.15, linewidth=0)
+            ax.fill_between(x, np.clip(mean - half, 0, 1), np.clip(mean + half, 0, 1), color=style.color, alpha=0.15,
+                            linewidth=0)  # fmt: skip
         for method, level in hlines.get(panel, {}).items():
             style = style_for(method)
             ax.axhline(level, color=style.color, linestyle="--", label=f"{style.label} (0 evaluations)")
         ax.set_xscale("log")
+        lows = [np.min(m) for _, m, _ in series.values()] + list(hlines.get(panel, {}).values())
+        if lows:
+            ax.set_ylim(max(0.0, min(lows) - 0.02), 1.0)
         ax.set_title(panel)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles, labels = _legend_entries(axes)
     fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), frameon=False, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig, axes
