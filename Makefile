@@ -4,8 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RESULTS ?= results
+RUNS ?= runs
+FIGURES ?= figures
+WORKERS ?= 2
+# budget profile of the experiment files: default (CPU-sized) or paper
+BUDGET ?= default
+MODNAS := $(BIN)/modnas-bench
+FIGURE_IDS := nb201-hv-radar nb201-pareto nb201-hv-vs-evals nb201-hv-table nb201-ablations nb201-3obj \
+	metapredictor-zero-shot search-cost
 
-.PHONY: setup test test-fast bench data surrogates reproduce-nb201-true-fronts clean clean-data
+.PHONY: setup test test-fast bench data surrogates reproduce-nb201-true-fronts reproduce-all \
+	$(addprefix reproduce-,$(FIGURE_IDS)) clean clean-data
 
 setup: $(STAMP)
 
@@ -34,6 +43,16 @@ surrogates: data
 reproduce-nb201-true-fronts: data
 	$(BIN)/modnas-bench fronts nb201 --out $(RESULTS)
 	$(BIN)/modnas-bench fronts nb201 --objectives error,latency,params --out $(RESULTS)
+
+# Run (through the runner, skipping complete runs) every experiment a figure reads, then draw it.
+$(addprefix reproduce-,$(FIGURE_IDS)): reproduce-%: data
+	@for experiment in $$($(MODNAS) figs experiments $*); do \
+		echo "== experiment $$experiment (budget profile $(BUDGET), $(WORKERS) workers)"; \
+		$(MODNAS) run experiments/$$experiment.yaml --workers $(WORKERS) --budgets $(BUDGET) --out $(RUNS) || exit 1; \
+	done
+	$(MODNAS) figs make $* --runs $(RUNS) --out $(FIGURES)
+
+reproduce-all: $(addprefix reproduce-,$(FIGURE_IDS)) reproduce-nb201-true-fronts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks *.egg-info

@@ -24,7 +24,11 @@ LAYER_COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="modnas-bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="modnas-bench",
+        description="Reproducibility suite for hardware-aware multi-objective NAS (MODNAS): data, search, "
+        "baselines, experiment runner and figures.",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for add_commands in LAYER_COMMANDS:
         add_commands(subparsers)

@@ -58,6 +58,13 @@ def cmd_make(args) -> int:
     return 0
 
 
+def cmd_experiments(args) -> int:
+    """The experiments a figure reads, required then optional, in the order they must run."""
+    figure = get_figure(args.id)
+    print(" ".join(dict.fromkeys((*figure.needs, *figure.optional))))
+    return 0
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     figs = subparsers.add_parser("figs", help="draw the paper's figures and tables from logged runs")
     commands = figs.add_subparsers(dest="figs_command", required=True)
@@ -71,3 +78,6 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     make.add_argument("--out", default="figures")
     make.add_argument("--json", action="store_true")
     make.set_defaults(handler=cmd_make)
+    needs = commands.add_parser("experiments", help="the experiments a figure reads (used by make reproduce-<id>)")
+    needs.add_argument("id", help=", ".join(FIGURES))
+    needs.set_defaults(handler=cmd_experiments)

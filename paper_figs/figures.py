@@ -24,7 +24,7 @@ HYPERNET_SIDE = ("modnas", "modnas-e", "rhpn", "help")
 METRICS = {"hv": "HV", "gd": "GD", "gd_plus": "GD+", "igd": "IGD", "igd_plus": "IGD+"}
 HIGHER_IS_BETTER = {"hv": True, "gd": False, "gd_plus": False, "igd": False, "igd_plus": False}
 MODNAS_EXPERIMENT = "nb201-modnas"
-BASELINE_EXPERIMENTS = ("nb201-baselines", "nb201-help", "nb201-hypernet-baselines")
+BASELINE_EXPERIMENTS = ("nb201-baselines", "nb201-proposals", "nb201-modnas-e")
 
 
 class MissingRunsError(Exception):
@@ -93,7 +93,9 @@ def draw_hv_radar(logs: RunLogs, bench, out: Path) -> Drawn:
     files, data = [], {}
     for metric, name in METRICS.items():
         values = metric_values(logs, bench, metric)
-        series = {label: {d: float(np.mean(v)) for d, v in values[label].items()} for label in _ordered_labels(values)}
+        # the paper's methods only; variants (e.g. help-oracle) appear in the HV table
+        labels = [label for label in _ordered_labels(values) if label in (*HYPERNET_SIDE, *BLACK_BOX)]
+        series = {label: {d: float(np.mean(v)) for d, v in values[label].items()} for label in labels}
         if metric == "hv":
             series["true-front"] = {d: bench.task(d).hv_true for d in MODNAS_DEVICES}
         fig, _ = plots.radar(series, list(MODNAS_DEVICES), TEST_DEVICES, f"NB201 / CIFAR-10: {name} per device", name)

@@ -28,7 +28,7 @@ class UnknownFigureError(UnknownNameError):
 
 
 _BASELINES = ("nb201-modnas", "nb201-baselines")
-_EXTRA_SERIES = ("nb201-help", "nb201-hypernet-baselines")
+_EXTRA_SERIES = ("nb201-proposals", "nb201-modnas-e")
 
 FIGURES: dict[str, Figure] = {
     f.id: f
