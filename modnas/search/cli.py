@@ -28,6 +28,17 @@ def cmd_search(args) -> int:
             changes[name] = value
     if args.objectives:
         changes["objectives"] = tuple(args.objectives.split(","))
+    for name in ("search_devices", "eval_devices"):
+        if getattr(args, name):
+            changes[name] = tuple(getattr(args, name).split(","))
+    if "energy" in changes.get("objectives", ()):
+        # Energy is measured on a few devices only and has no predictor: search and evaluate on those.
+        from benchmarks.nb201.build import ENERGY_DEVICES
+        from benchmarks.nb201.devices import ALL_DEVICES
+
+        with_embedding = tuple(d for d in ENERGY_DEVICES if d in ALL_DEVICES)
+        changes.setdefault("search_devices", with_embedding)
+        changes.setdefault("eval_devices", changes["search_devices"])
     if args.no_unit_norm:
         changes["grad_unit_norm"] = False
     config = preset(args.preset, **changes)
@@ -71,7 +82,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     nb201.add_argument("--hypernet", choices=HYPERNETS, help="bank (original), mlp, random (untrained RHPN)")
     nb201.add_argument("--accuracy", choices=ACCURACY_SOURCES)
     nb201.add_argument("--latency", choices=LATENCY_SOURCES)
-    nb201.add_argument("--objectives", help="error,latency (default) or error,latency,params")
+    nb201.add_argument(
+        "--objectives",
+        help="error,latency (default), error,latency,params, or with the optional HW-NAS-Bench file "
+        "error,latency,energy / error,energy (then searched and evaluated on the energy devices eyeriss, fpga "
+        "unless --search-devices/--eval-devices say otherwise; energy needs --estimator exact or score)",
+    )
+    nb201.add_argument("--search-devices", dest="search_devices", help="comma list (default: the 13 MODNAS search devices)")
+    nb201.add_argument("--eval-devices", dest="eval_devices", help="comma list (default: the 19 MODNAS devices)")
     nb201.add_argument("--epochs", type=int)
     nb201.add_argument("--steps-per-epoch", dest="steps_per_epoch", type=int)
     nb201.add_argument("--data-dir", help="folder with torchvision's CIFAR-10 (supernet accuracy)")

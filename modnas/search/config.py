@@ -19,6 +19,7 @@ HYPERNETS = ("bank", "mlp", "random")
 ACCURACY_SOURCES = ("table", "predictor", "supernet")
 LATENCY_SOURCES = ("predictor", "table")
 COSINE_MODES = ("off", "detached", "live")
+OBJECTIVES = ("latency", "params", "energy")  # after error; energy needs the optional HW-NAS-Bench file
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,31 @@ class SearchConfig:
                 raise QueryError(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
         if self.benchmark != "nb201":
             raise QueryError(f"the search runs on nb201 only; got benchmark {self.benchmark!r}")
-        if self.objectives[:2] != ("error", "latency") or not set(self.objectives[2:]) <= {"params"}:
-            raise QueryError(f"objectives must be error,latency or error,latency,params; got {','.join(self.objectives)}")
+        others = self.objectives[1:]
+        if (
+            self.objectives[:1] != ("error",)
+            or not others
+            or not set(others) <= set(OBJECTIVES)
+            or len(set(others)) != len(others)
+        ):
+            raise QueryError(
+                f"objectives are error followed by distinct ones of {', '.join(OBJECTIVES)} "
+                f"(e.g. error,latency; error,latency,params; error,latency,energy; error,energy); "
+                f"got {','.join(self.objectives)}"
+            )
         if self.hypernet == "bank" and len(self.objectives) != 2:
             raise QueryError("the bank hypernetwork reads only r0 (2 objectives); use hypernet 'mlp' for 3 objectives")
         table_sources = [n for n, s in (("accuracy", self.accuracy), ("latency", self.latency)) if s == "table"]
+        table_sources = [n for n in table_sources if n == "accuracy" or "latency" in self.objectives]
+        if "energy" in self.objectives:
+            table_sources.append("energy")  # energy has no predictor
         if self.estimator in ("reinmax", "gdas") and table_sources:
+            alternative = (
+                "energy has no predictor" if "energy" in table_sources else f"or the 'predictor' source with {self.estimator}"
+            )
             raise QueryError(
                 f"{' and '.join(table_sources)} from the table is not differentiable: use estimator 'exact' or "
-                f"'score' with it, or the 'predictor' source with {self.estimator}"
+                f"'score' with it ({alternative})"
             )
         if self.accuracy == "supernet" and self.estimator not in ("reinmax", "gdas"):
             raise QueryError("the supernet's loss is only available for sampled architectures: use reinmax or gdas")

@@ -12,6 +12,12 @@ one-hot architectures (B, 6, 5), for `reinmax` and `gdas`:
 | latency | `predictor` (MetaPredictor, own-prediction normalisation) | yes | yes |
 | latency | `table` (search devices only) | yes | no |
 | params | table (exactly additive in the ops, so its linear fit is exact) | yes | yes |
+| energy | table (search devices with measured energy; no predictor exists) | yes | no |
+
+Energy (mJ, HW-NAS-Bench) exists only when the benchmark was built with the optional HW-NAS-Bench
+file, and only on `energy_devices(bench)` (eyeriss, fpga: the energy devices with a hardware
+embedding; edgegpu has none). `check_available` raises `EnergyUnavailableError` or
+`UnknownDeviceError` before a search starts otherwise.
 
 Normalisation bounds come from the filtered space (error < 90) and only from device-independent
 tables or search devices; a zero-shot device never enters.
@@ -22,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from benchmarks.errors import QueryError
+from benchmarks.errors import DataUnavailableError, QueryError, UnknownDeviceError
+from benchmarks.nb201.build import ENERGY_DEVICES
 from modnas.search.predictor import (
     load_or_train_accuracy_predictor,
     load_or_train_meta_predictor,
@@ -33,6 +40,34 @@ from modnas.search.predictor import (
 def _minmax(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, float, float]:
     low, high = float(values[valid].min()), float(values[valid].max())
     return (values - low) / (high - low), low, high
+
+
+class EnergyUnavailableError(DataUnavailableError):
+    """Energy was asked for, but the benchmark was built without the optional HW-NAS-Bench file."""
+
+
+def energy_devices(bench) -> tuple[str, ...]:
+    """Devices with measured energy that a search can condition on (they have a hardware embedding)."""
+    if "energy" not in getattr(bench, "metrics", ()):
+        return ()
+    return tuple(d for d in ENERGY_DEVICES if d in bench.devices)
+
+
+def check_available(bench, config) -> None:
+    """Raise a typed error, before any training, if an objective cannot be served on the config's devices."""
+    if "energy" not in config.objectives:
+        return
+    if "energy" not in bench.metrics:
+        raise EnergyUnavailableError(
+            "energy needs the optional HW-NAS-Bench file: modnas-bench data fetch --optional (the benchmark "
+            "rebuilds with it on the next load); objectives without it: error,latency or error,latency,params"
+        )
+    valid = energy_devices(bench)
+    # Energy has no predictor: search devices read it from the table, evaluation devices are scored on it.
+    for role, devices in (("search", config.search_devices), ("evaluation", config.eval_devices)):
+        for device in devices:
+            if device not in valid:
+                raise UnknownDeviceError(device, valid, f"as a {role} device with energy (measured on these only)")
 
 
 class Objectives:
@@ -47,49 +82,54 @@ class Objectives:
         self.one_hot_space = torch.as_tensor(view.space.index_to_onehot(np.arange(len(view.space))))
         self.embeddings = torch.as_tensor(view.devices.embeddings(self.devices), dtype=torch.float32)
         self.facts: dict = {}
-        n_devices = len(self.devices)
-        tables: list[torch.Tensor | None] = []
+        self.latency_predictor = None
+        self._tables: list[torch.Tensor | None] = []
         self._functions = []
+        build = {"error": self._error, "latency": self._latency, "params": self._params, "energy": self._energy}
+        for name in self.names:
+            table, function = build[name](view, config, progress)
+            self._tables.append(table)
+            self._functions.append(function)
 
-        # error
-        error_n, _, _ = _minmax(error, self.valid)
+    def _per_device_tables(self, view, metric: str) -> torch.Tensor:
+        rows = [_minmax(view.table(metric, device=d), self.valid)[0] for d in self.devices]
+        return torch.as_tensor(np.stack(rows), dtype=torch.float32)
+
+    def _error(self, view, config, progress):
+        error_n, _, _ = _minmax(view.table("error", dataset=config.dataset), self.valid)
+        n_devices = len(self.devices)
         if config.accuracy == "table":
-            tables.append(torch.as_tensor(error_n, dtype=torch.float32).expand(n_devices, -1))
-            self._functions.append(None)
-        elif config.accuracy == "predictor":
+            return torch.as_tensor(error_n, dtype=torch.float32).expand(n_devices, -1), None
+        if config.accuracy == "predictor":
             model, facts = load_or_train_accuracy_predictor(view, config.accuracy_predictor, error_n, config.dataset)
             self.facts["accuracy_predictor"] = facts
-            tables.append(model(self.one_hot_space).detach().expand(n_devices, -1))
-            self._functions.append(lambda w, i, m=model: m(w))
-        else:  # supernet: set by the search loop (it owns the network and the data)
-            tables.append(None)
-            self._functions.append(None)
+            return model(self.one_hot_space).detach().expand(n_devices, -1), lambda w, i, m=model: m(w)
+        return None, None  # supernet: set by the search loop (it owns the network and the data)
 
-        # latency
-        self.latency_predictor = None
-        if config.latency == "predictor":
-            model, facts = load_or_train_meta_predictor(view, config.predictor, progress)
-            self.latency_predictor = model
-            self.facts["latency_predictor"] = facts
-            raw = model.predict_all(self.one_hot_space, self.embeddings)
-            mask = torch.as_tensor(self.valid)
-            low = raw[:, mask].min(dim=1).values
-            high = raw[:, mask].max(dim=1).values
-            tables.append(normalised_tables(raw, self.valid))
-            self._functions.append(lambda w, i, m=model, lo=low, hi=high: (m(w, self.embeddings[i]) - lo[i]) / (hi[i] - lo[i]))
-        else:
-            rows = [_minmax(view.table("latency", device=d), self.valid)[0] for d in self.devices]
-            tables.append(torch.as_tensor(np.stack(rows), dtype=torch.float32))
-            self._functions.append(None)
+    def _latency(self, view, config, progress):
+        if config.latency == "table":
+            return self._per_device_tables(view, "latency"), None
+        model, facts = load_or_train_meta_predictor(view, config.predictor, progress)
+        self.latency_predictor = model
+        self.facts["latency_predictor"] = facts
+        raw = model.predict_all(self.one_hot_space, self.embeddings)
+        mask = torch.as_tensor(self.valid)
+        low = raw[:, mask].min(dim=1).values
+        high = raw[:, mask].max(dim=1).values
+        function = lambda w, i, m=model: (m(w, self.embeddings[i]) - low[i]) / (high[i] - low[i])  # noqa: E731
+        return normalised_tables(raw, self.valid), function
 
-        # params (exactly additive over the edges' ops, so the least-squares fit reproduces the table)
-        if "params" in self.names:
-            params_n, _, _ = _minmax(view.table("params", dataset=config.dataset), self.valid)
-            design = np.c_[np.ones(len(params_n)), self.one_hot_space.reshape(len(params_n), -1).numpy()]
-            coef = torch.as_tensor(np.linalg.lstsq(design, params_n, rcond=None)[0], dtype=torch.float32)
-            tables.append(torch.as_tensor(params_n, dtype=torch.float32).expand(n_devices, -1))
-            self._functions.append(lambda w, i, c=coef: c[0] + w.reshape(len(w), -1) @ c[1:])
-        self._tables = tables
+    def _params(self, view, config, progress):
+        # exactly additive over the edges' ops, so the least-squares fit reproduces the table
+        params_n, _, _ = _minmax(view.table("params", dataset=config.dataset), self.valid)
+        design = np.c_[np.ones(len(params_n)), self.one_hot_space.reshape(len(params_n), -1).numpy()]
+        coef = torch.as_tensor(np.linalg.lstsq(design, params_n, rcond=None)[0], dtype=torch.float32)
+        table = torch.as_tensor(params_n, dtype=torch.float32).expand(len(self.devices), -1)
+        return table, lambda w, i, c=coef: c[0] + w.reshape(len(w), -1) @ c[1:]
+
+    def _energy(self, view, config, progress):
+        # No energy predictor exists: the search devices' measured tables (the guard refuses any other).
+        return self._per_device_tables(view, "energy"), None
 
     def set_function(self, name: str, function) -> None:
         self._functions[self.names.index(name)] = function

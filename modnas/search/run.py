@@ -66,7 +66,7 @@ from modnas.search.config import SearchConfig
 from modnas.search.guard import SearchView
 from modnas.search.hypernetwork import build_hypernetwork, pretrain_uniform
 from modnas.search.mgd import combine_gradients
-from modnas.search.objectives import Objectives
+from modnas.search.objectives import Objectives, check_available
 from modnas.search.predictor import rank_correlations
 from modnas.search.preferences import evaluation_preferences, sample_dirichlet
 from modnas.search.reference import linear_scalarisation_indices, random_hv
@@ -207,6 +207,8 @@ class Search:
         options = {"n_keys": config.n_keys, "n_bins": config.n_bins, "hidden": config.mlp_hidden}
         self.hypernet_options = {k: v for k, v in options.items() if v is not None}
         self.hypernet = build_hypernetwork(config.hypernet, len(config.objectives), self.generator, **self.hypernet_options)
+        if hasattr(self.hypernet, "standardise_embeddings"):  # the MLP form: d relative to the search devices
+            self.hypernet.standardise_embeddings(self.embeddings)
         self.trained = config.hypernet != "random"
         if self.trained and config.pretrain_steps:
             pretrain_uniform(self.hypernet, self.embeddings, self.generator, steps=config.pretrain_steps)
@@ -455,6 +457,7 @@ def run_search(
 def _run(config, out, bench, resume, progress, stop_after_epoch) -> SearchResult:
     started = time.perf_counter()
     bench = bench if bench is not None else benchmarks.load(config.benchmark)
+    check_available(bench, config)  # before any file is written or anything trained
     out = Path(out) if out is not None else None
     checkpoint = out / "checkpoint.pt" if out is not None else None
     state = None

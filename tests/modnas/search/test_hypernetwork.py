@@ -85,3 +85,45 @@ def test_preference_sets():
     assert draws.var(0).sub(1 / 18).abs().max() < 0.003
     again = sample_dirichlet(5, 3, torch.Generator().manual_seed(0))
     assert torch.equal(again, draws[:5])
+
+
+def test_mlp_preference_code_is_local_so_a_step_at_one_ray_barely_moves_distant_rays(nb201):
+    # The property that keeps the MLP from collapsing every ray onto one cell (see the module docstring).
+    embeddings = torch.as_tensor(nb201.devices.embeddings(nb201.devices.names("search")), dtype=torch.float32)
+    net = build_hypernetwork("mlp", 2, torch.Generator().manual_seed(0))
+    net.standardise_embeddings(embeddings)
+    code = net.preference_code(torch.tensor([[0.3, 0.7], [0.304, 0.696]]))
+    assert code.shape == (2, 101) and torch.allclose(code.sum(1), torch.ones(2))
+    assert int(code[0].argmax()) == 30 and code[0, 30] > code[0, 29] > code[0, 27]  # a bump at the nearest bin
+    # standardised embeddings: the search devices are centred, constant coordinates map to 0
+    device = (embeddings - net.embedding_centre) / net.embedding_spread
+    torch.testing.assert_close(device.mean(0), torch.zeros(10), atol=1e-5, rtol=0)
+    assert torch.equal(device[:, 9], torch.zeros(13))
+    # One SGD step raising logit (edge 0, op 3) at r0 = 0.3: with the lattice code a distant ray (r0 = 0.8)
+    # moves by a fraction of that; with a plain ReLU MLP on the raw (r, d) (the earlier form) it moves
+    # almost as much as the ray itself, which is how all rays were dragged onto one cell.
+    rays = torch.tensor([[0.3, 0.7], [0.8, 0.2]])
+
+    def moved_by_one_step(forward, parameters):
+        before = forward(rays).detach()
+        optimizer = torch.optim.SGD(parameters, lr=1.0)
+        (-forward(rays[:1])[0, 0, 3]).backward()
+        optimizer.step()
+        return (forward(rays).detach() - before)[:, 0, 3]
+
+    lattice = moved_by_one_step(lambda r: net(r, embeddings[0]), net.parameters())
+    torch.manual_seed(0)
+    plain = torch.nn.Sequential(
+        torch.nn.Linear(12, 128), torch.nn.ReLU(), torch.nn.Linear(128, 128), torch.nn.ReLU(), torch.nn.Linear(128, 30)
+    )
+    def plain_forward(r):
+        return plain(torch.cat([r, embeddings[0].expand(len(r), -1)], 1)).view(-1, 6, 5)
+
+    raw = moved_by_one_step(plain_forward, plain.parameters())
+    assert lattice[0] > 0 and lattice[1].abs() < 0.25 * lattice[0]  # measured: 0.19
+    assert raw[0] > 0 and raw[1] > 0.9 * raw[0]  # measured: 0.96
+    # 3 objectives: a 91-point lattice, every coordinate of r read
+    three = build_hypernetwork("mlp", 3)
+    assert three.lattice.shape == (91, 3)
+    a, b = torch.tensor([[0.2, 0.3, 0.5]]), torch.tensor([[0.2, 0.5, 0.3]])
+    assert not torch.allclose(three(a, embeddings[0]), three(b, embeddings[0]))
