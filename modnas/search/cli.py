@@ -1,4 +1,4 @@
-"""`modnas-bench search nb201`: run one MODNAS search and print its scores."""
+"""`modnas-bench search nb201|nb201-surrogate`: run one MODNAS search and print its scores."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from modnas.search.config import (
 def cmd_search(args) -> int:
     from modnas.search.run import run_search  # torch import deferred to the command that needs it
 
-    changes = {"seed": args.seed}
+    changes = {"seed": args.seed, "benchmark": args.search_benchmark}
     for name in ("estimator", "grad_combine", "hypernet", "accuracy", "latency", "epochs", "steps_per_epoch"):
         value = getattr(args, name)
         if value is not None:
@@ -67,34 +67,41 @@ def cmd_search(args) -> int:
     return 0
 
 
+SEARCH_BENCHMARKS = {
+    "nb201": "NAS-Bench-201: 13 search devices, evaluated on all 19",
+    "nb201-surrogate": "NAS-Bench-201 with XGBoost surrogate latency/accuracy (surrogates.load), same protocol",
+}
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser("search", help="run a MODNAS search (hypernetwork over devices and preferences)")
     benchmarks = search.add_subparsers(dest="search_benchmark", required=True)
-    nb201 = benchmarks.add_parser("nb201", help="NAS-Bench-201: 13 search devices, evaluated on all 19")
-    nb201.add_argument("--preset", default="quick", choices=sorted(PRESETS), help="quick (CPU, tables) or paper (GPU supernet)")
-    nb201.add_argument("--seed", type=int, default=0)
-    nb201.add_argument("--out", help="run directory (config, provenance, history, checkpoint, results); resumes if present")
-    nb201.add_argument("--restart", action="store_true", help="ignore a checkpoint in --out and start over")
-    nb201.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    nb201.add_argument("--estimator", choices=ESTIMATORS)
-    nb201.add_argument("--grad-combine", dest="grad_combine", choices=GRAD_COMBINE)
-    nb201.add_argument("--no-unit-norm", action="store_true", help="combine raw per-device gradients (no unit-norm rescaling)")
-    nb201.add_argument("--hypernet", choices=HYPERNETS, help="bank (original), mlp, random (untrained RHPN)")
-    nb201.add_argument("--accuracy", choices=ACCURACY_SOURCES)
-    nb201.add_argument("--latency", choices=LATENCY_SOURCES)
-    nb201.add_argument(
-        "--objectives",
-        help="error,latency (default), error,latency,params, or with the optional HW-NAS-Bench file "
-        "error,latency,energy / error,energy (then searched and evaluated on the energy devices eyeriss, fpga "
-        "unless --search-devices/--eval-devices say otherwise; energy needs --estimator exact or score)",
-    )
-    nb201.add_argument("--search-devices", dest="search_devices", help="comma list (default: the 13 MODNAS search devices)")
-    nb201.add_argument("--eval-devices", dest="eval_devices", help="comma list (default: the 19 MODNAS devices)")
-    nb201.add_argument("--epochs", type=int)
-    nb201.add_argument("--steps-per-epoch", dest="steps_per_epoch", type=int)
-    nb201.add_argument("--data-dir", help="folder with torchvision's CIFAR-10 (supernet accuracy)")
-    nb201.add_argument("--supernet-dataset", choices=("cifar10", "digits"))
-    nb201.set_defaults(handler=_checked(cmd_search))
+    for name, help_text in SEARCH_BENCHMARKS.items():
+        nb201 = benchmarks.add_parser(name, help=help_text)
+        nb201.add_argument("--preset", default="quick", choices=sorted(PRESETS), help="quick (CPU, tables) or paper (GPU supernet)")
+        nb201.add_argument("--seed", type=int, default=0)
+        nb201.add_argument("--out", help="run directory (config, provenance, history, checkpoint, results); resumes if present")
+        nb201.add_argument("--restart", action="store_true", help="ignore a checkpoint in --out and start over")
+        nb201.add_argument("--json", action="store_true", help="print the result as one JSON object")
+        nb201.add_argument("--estimator", choices=ESTIMATORS)
+        nb201.add_argument("--grad-combine", dest="grad_combine", choices=GRAD_COMBINE)
+        nb201.add_argument("--no-unit-norm", action="store_true", help="combine raw per-device gradients (no unit-norm rescaling)")
+        nb201.add_argument("--hypernet", choices=HYPERNETS, help="bank (original), mlp, random (untrained RHPN)")
+        nb201.add_argument("--accuracy", choices=ACCURACY_SOURCES)
+        nb201.add_argument("--latency", choices=LATENCY_SOURCES)
+        nb201.add_argument(
+            "--objectives",
+            help="error,latency (default), error,latency,params, or with the optional HW-NAS-Bench file "
+            "error,latency,energy / error,energy (then searched and evaluated on the energy devices eyeriss, fpga "
+            "unless --search-devices/--eval-devices say otherwise; energy needs --estimator exact or score)",
+        )
+        nb201.add_argument("--search-devices", dest="search_devices", help="comma list (default: the 13 MODNAS search devices)")
+        nb201.add_argument("--eval-devices", dest="eval_devices", help="comma list (default: the 19 MODNAS devices)")
+        nb201.add_argument("--epochs", type=int)
+        nb201.add_argument("--steps-per-epoch", dest="steps_per_epoch", type=int)
+        nb201.add_argument("--data-dir", help="folder with torchvision's CIFAR-10 (supernet accuracy)")
+        nb201.add_argument("--supernet-dataset", choices=("cifar10", "digits"))
+        nb201.set_defaults(handler=_checked(cmd_search))
 
 
 def _checked(handler):

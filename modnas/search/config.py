@@ -17,6 +17,8 @@ ESTIMATORS = ("reinmax", "gdas", "score", "exact")
 GRAD_COMBINE = ("mgd", "mean", "sequential")
 HYPERNETS = ("bank", "mlp", "random")
 ACCURACY_SOURCES = ("table", "predictor", "supernet")
+# nb201-surrogate: the same space and protocol with XGBoost surrogates standing in for the tables
+SEARCH_BENCHMARKS = ("nb201", "nb201-surrogate")
 LATENCY_SOURCES = ("predictor", "table")
 COSINE_MODES = ("off", "detached", "live")
 OBJECTIVES = ("latency", "params", "energy")  # after error; energy needs the optional HW-NAS-Bench file
@@ -142,8 +144,8 @@ class SearchConfig:
         for name, (value, valid) in choices.items():
             if value not in valid:
                 raise QueryError(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
-        if self.benchmark != "nb201":
-            raise QueryError(f"the search runs on nb201 only; got benchmark {self.benchmark!r}")
+        if self.benchmark not in SEARCH_BENCHMARKS:
+            raise QueryError(f"the search runs on {' or '.join(SEARCH_BENCHMARKS)}; got benchmark {self.benchmark!r}")
         others = self.objectives[1:]
         if (
             self.objectives[:1] != ("error",)

@@ -57,7 +57,7 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-import benchmarks
+import surrogates
 from benchmarks.errors import ModnasBenchError, QueryError
 from benchmarks.io import atomic_write_bytes, atomic_write_json
 from modnas.provenance import run_record
@@ -456,7 +456,7 @@ def run_search(
 
 def _run(config, out, bench, resume, progress, stop_after_epoch) -> SearchResult:
     started = time.perf_counter()
-    bench = bench if bench is not None else benchmarks.load(config.benchmark)
+    bench = bench if bench is not None else surrogates.load(config.benchmark)  # tables pass through
     check_available(bench, config)  # before any file is written or anything trained
     out = Path(out) if out is not None else None
     checkpoint = out / "checkpoint.pt" if out is not None else None
