@@ -10,7 +10,7 @@ WORKERS ?= 2
 # budget profile of the experiment files: default (CPU-sized) or paper
 BUDGET ?= default
 MODNAS := $(BIN)/modnas-bench
-FIGURE_IDS := nb201-hv-radar nb201-pareto nb201-hv-vs-evals nb201-hv-table nb201-ablations nb201-3obj \
+FIGURE_IDS := nb201-hv-radar nb201-pareto nb201-hv-vs-evals nb201-hv-table nb201-ablations nb201-3obj surrogate-fidelity \
 	metapredictor-zero-shot search-cost
 
 .PHONY: setup test test-fast bench data surrogates reproduce-nb201-true-fronts reproduce-all \

@@ -217,8 +217,12 @@ def ablation_groups(logs: RunLogs, experiment: str = "nb201-ablations") -> dict[
         config = run.result["config"]
         differing = {k for k in config if k not in ("seed",) and config[k] != base[k]}
         for name in ABLATION_FIELDS:
-            if differing <= {name}:
-                groups.setdefault(name, {}).setdefault(str(config[name]), []).append(float(run.result["hv_mean"]))
+            value = str(config[name])
+            if name == "estimator" and differing - {"accuracy"} == {"estimator"} and "accuracy" in differing:
+                value += f" (accuracy: {config['accuracy']})"  # reinmax/gdas need a differentiable accuracy
+            elif not differing <= {name}:
+                continue
+            groups.setdefault(name, {}).setdefault(value, []).append(float(run.result["hv_mean"]))
     return {name: groups[name] for name in ABLATION_FIELDS if name in groups}
 
 
@@ -304,4 +308,27 @@ def draw_search_cost(logs: RunLogs, bench, out: Path) -> Drawn:
     summary = summarise(long, "method", "cost", "value")
     files += write_table(summary, "method", "cost", out / "search-cost-table", row_order=labels, higher_is_better=False,
                          caption="MODNAS evaluates no device objective beyond its training oracles")  # fmt: skip
+    return Drawn(files, {"table": table})
+
+
+def draw_surrogate_fidelity(logs: RunLogs, bench, out: Path, spaces=None) -> Drawn:
+    """Held-out Spearman of every latency surrogate (and the zero-shot hardware-conditioned ones)."""
+    from surrogates.fidelity import fidelity_table
+
+    table = fidelity_table(spaces=spaces)
+    shown = table[table["model"].isin(["per-device latency", "hardware-conditioned, zero-shot device"])]
+    groups = {}
+    for space, rows in shown.groupby("space", sort=False):
+        groups[space] = {
+            ("zero-shot " if model.startswith("hardware") else "") + subject: (value, 0.0)
+            for model, subject, value in zip(rows["model"], rows["subject"], rows["spearman"])
+        }
+    fig, axes = plots.grouped_bars(groups, "held-out Spearman", "Surrogate fidelity (latency)")
+    for ax in axes.flat:
+        ax.axhline(0.95, color="#666666", linestyle=":", linewidth=0.8)
+        ax.tick_params(axis="x", labelsize=4)
+    files = plots.save(fig, out / "surrogate-fidelity")
+    long = table.rename(columns={"spearman": "value"}).assign(row=table["space"] + " / " + table["subject"])
+    summary = summarise(long.assign(model=table["model"]), "row", "model", "value")
+    files += write_table(summary, "row", "model", out / "surrogate-fidelity-table", caption="Held-out Spearman")
     return Drawn(files, {"table": table})

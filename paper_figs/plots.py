@@ -124,7 +124,9 @@ def grouped_bars(groups: dict[str, dict[str, tuple[float, float]]], ylabel: str,
     """Groups of bars (mean, CI half-width) — ablations, correlations, costs."""
     apply_style()
     n_groups = len(groups)
-    fig, axes = plt.subplots(1, n_groups, figsize=(FULL_WIDTH_IN, 2.2), squeeze=False)
+    widths = [max(len(bars), 3) for bars in groups.values()]  # panels as wide as their bar count
+    fig, axes = plt.subplots(1, n_groups, figsize=(max(FULL_WIDTH_IN, 0.16 * sum(widths)), 2.2), squeeze=False,
+                             gridspec_kw={"width_ratios": widths})  # fmt: skip
     for ax, (group, bars) in zip(axes.flat, groups.items()):
         names = list(bars)
         means = [bars[n][0] for n in names]

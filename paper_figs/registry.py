@@ -51,6 +51,10 @@ FIGURES: dict[str, Figure] = {
         Figure("metapredictor-zero-shot", "MetaPredictor zero-shot ranking",
                "Spearman and Kendall rank correlation of predicted latency on the 6 test devices",
                ("nb201-modnas",), figures.draw_metapredictor),
+        Figure("surrogate-fidelity", "Surrogate fidelity",
+               "held-out Spearman of the XGBoost latency surrogates per device and space, and of the "
+               "hardware-conditioned models on held-out devices (trains missing surrogates; runs no search)",
+               (), figures.draw_surrogate_fidelity),
         Figure("search-cost", "Search cost", "true-objective evaluations and wall-clock per method for all 19 devices",
                _BASELINES, figures.draw_search_cost, _EXTRA_SERIES),
     )
