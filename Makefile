@@ -32,6 +32,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pytest -q tests/benchmarks/test_speed.py tests/surrogates/test_speed_surrogates.py \
+		tests/modnas/baselines/test_speed_baselines.py \
 		--benchmark-only --benchmark-columns=min,mean,median,ops,rounds
 
 data: $(STAMP)
