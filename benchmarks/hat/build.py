@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-import h5py
 import numpy as np
 import pandas as pd
 from filelock import FileLock
 
-from benchmarks.data import cache
+from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
 from benchmarks.errors import ArchitectureError, BuildError, UnknownNameError
 from benchmarks.hat.devices import ALL_DEVICES, TASKS
@@ -57,15 +54,7 @@ def built_path(task: str) -> Path:
 
 def is_current(path: Path, task: str, manifest: Manifest | None = None) -> bool:
     """True when the built file exists and was built from exactly the pinned inputs by this builder."""
-    if not path.is_file():
-        return False
-    try:
-        with h5py.File(path, "r") as h5:
-            return h5.attrs.get("builder_version") == BUILDER_VERSION and json.loads(
-                h5.attrs.get("inputs", "{}")
-            ) == expected_inputs(task, manifest)
-    except (OSError, ValueError):
-        return False  # unreadable (e.g. a foreign file): rebuild
+    return built.is_current(path, BUILDER_VERSION, expected_inputs(task, manifest))
 
 
 def read_csv(name: str, path: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -94,23 +83,13 @@ def build(task: str, path: Path | None = None, manifest: Manifest | None = None)
         if is_current(path, task, manifest):
             return path  # another process built it while we waited
         raw = cache.ensure([manifest[n] for n in input_names(task)])
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.part-")
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
-            with h5py.File(temp, "w") as h5:
-                for device in ALL_DEVICES:
-                    name = f"hat/latency/{task}_{device}"
-                    features, metrics = read_csv(name, raw[name])
-                    h5.create_dataset(f"{device}/features", data=features)
-                    for metric, values in metrics.items():
-                        h5.create_dataset(f"{device}/{metric}", data=values)
-                h5.attrs["task"] = task
-                h5.attrs["builder_version"] = BUILDER_VERSION
-                h5.attrs["inputs"] = json.dumps(expected_inputs(task, manifest), sort_keys=True)
-                h5.attrs["units"] = json.dumps(UNITS)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        finally:
-            temp.unlink(missing_ok=True)
+        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(task, manifest)) as h5:
+            for device in ALL_DEVICES:
+                name = f"hat/latency/{task}_{device}"
+                features, metrics = read_csv(name, raw[name])
+                h5.create_dataset(f"{device}/features", data=features)
+                for metric, values in metrics.items():
+                    h5.create_dataset(f"{device}/{metric}", data=values)
+            h5.attrs["task"] = task
+            h5.attrs["units"] = json.dumps(UNITS)
     return path

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-import h5py
 import numpy as np
 from filelock import FileLock
 
-from benchmarks.data import cache
+from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
 from benchmarks.data.safe_load import load_torch_file
 from benchmarks.errors import BuildError
@@ -57,15 +54,7 @@ def built_path() -> Path:
 
 def is_current(path: Path, manifest: Manifest | None = None) -> bool:
     """True when the built file exists and was built from exactly the pinned inputs by this builder."""
-    if not path.is_file():
-        return False
-    try:
-        with h5py.File(path, "r") as h5:
-            return h5.attrs.get("builder_version") == BUILDER_VERSION and json.loads(
-                h5.attrs.get("inputs", "{}")
-            ) == expected_inputs(manifest)
-    except (OSError, ValueError):
-        return False  # unreadable (e.g. a foreign file): rebuild
+    return built.is_current(path, BUILDER_VERSION, expected_inputs(manifest))
 
 
 def _read_index_csv(path: Path, column: str) -> np.ndarray:
@@ -117,38 +106,28 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
         embedding_archs = [int(i) for i in load_torch_file(raw["nb201/hardware_embedding_index"])]
         if embedding_archs != list(EMBEDDING_ARCHS):
             raise BuildError(f"hardware embedding architectures changed: {embedding_archs} != {list(EMBEDDING_ARCHS)}")
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".nb201.h5.part-")
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
-            with h5py.File(temp, "w") as h5:
-                h5.create_dataset("arch/ops", data=space.ops_by_index)
-                h5.create_dataset("arch/str", data=space.strings.astype("S"))
-                for device in ALL_DEVICES:
-                    name = f"nb201/latency/{device}"
-                    h5.create_dataset(f"latency/{device}", data=_check_vector(name, load_torch_file(raw[name])))
-                for dataset in DATASETS:
-                    acc = _read_index_csv(raw[f"nb201/accuracy/{dataset}"], "accuracy")
-                    params = _read_index_csv(raw[f"nb201/params/{dataset}"], "params")
-                    if dataset == "ImageNet16-120":
-                        params = params / 1e6  # FreeREA stores raw counts here, millions for CIFAR
-                    h5.create_dataset(f"accuracy/{dataset}", data=acc)
-                    h5.create_dataset(f"params/{dataset}", data=params)
-                h5.create_dataset("embedding_archs", data=np.asarray(embedding_archs, dtype=np.int64))
-                header, idx, acc, value = _read_metad2a(raw["nb201/metad2a_candidates"], space)
-                group = h5.create_group("metad2a")
-                group.create_dataset("index", data=idx)
-                group.create_dataset("accuracy", data=acc)
-                group.create_dataset("value", data=value)
-                group.attrs["header"] = header
-                if HWNAS_ARTIFACT in raw:
-                    for device, values in _read_hwnas_energy(raw[HWNAS_ARTIFACT]).items():
-                        h5.create_dataset(f"energy/{device}", data=values)
-                h5.attrs["builder_version"] = BUILDER_VERSION
-                h5.attrs["inputs"] = json.dumps(expected_inputs(manifest), sort_keys=True)
-                h5.attrs["units"] = json.dumps(UNITS)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        finally:
-            temp.unlink(missing_ok=True)
+        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(manifest)) as h5:
+            h5.create_dataset("arch/ops", data=space.ops_by_index)
+            h5.create_dataset("arch/str", data=space.strings.astype("S"))
+            for device in ALL_DEVICES:
+                name = f"nb201/latency/{device}"
+                h5.create_dataset(f"latency/{device}", data=_check_vector(name, load_torch_file(raw[name])))
+            for dataset in DATASETS:
+                acc = _read_index_csv(raw[f"nb201/accuracy/{dataset}"], "accuracy")
+                params = _read_index_csv(raw[f"nb201/params/{dataset}"], "params")
+                if dataset == "ImageNet16-120":
+                    params = params / 1e6  # FreeREA stores raw counts here, millions for CIFAR
+                h5.create_dataset(f"accuracy/{dataset}", data=acc)
+                h5.create_dataset(f"params/{dataset}", data=params)
+            h5.create_dataset("embedding_archs", data=np.asarray(embedding_archs, dtype=np.int64))
+            header, idx, acc, value = _read_metad2a(raw["nb201/metad2a_candidates"], space)
+            group = h5.create_group("metad2a")
+            group.create_dataset("index", data=idx)
+            group.create_dataset("accuracy", data=acc)
+            group.create_dataset("value", data=value)
+            group.attrs["header"] = header
+            if HWNAS_ARTIFACT in raw:
+                for device, values in _read_hwnas_energy(raw[HWNAS_ARTIFACT]).items():
+                    h5.create_dataset(f"energy/{device}", data=values)
+            h5.attrs["units"] = json.dumps(UNITS)
     return path

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-import h5py
 import numpy as np
 from filelock import FileLock
 
-from benchmarks.data import cache
+from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
 from benchmarks.data.safe_load import load_torch_file
 from benchmarks.errors import ArchitectureError, BuildError
@@ -38,15 +35,7 @@ def built_path() -> Path:
 
 def is_current(path: Path, manifest: Manifest | None = None) -> bool:
     """True when the built file exists and was built from exactly the pinned inputs by this builder."""
-    if not path.is_file():
-        return False
-    try:
-        with h5py.File(path, "r") as h5:
-            return h5.attrs.get("builder_version") == BUILDER_VERSION and json.loads(
-                h5.attrs.get("inputs", "{}")
-            ) == expected_inputs(manifest)
-    except (OSError, ValueError):
-        return False  # unreadable (e.g. a foreign file): rebuild
+    return built.is_current(path, BUILDER_VERSION, expected_inputs(manifest))
 
 
 def _read_archs(path: Path) -> tuple[list[dict], np.ndarray]:
@@ -82,25 +71,15 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
         embedding_archs = np.asarray([int(i) for i in load_torch_file(raw["ofa/hardware_embedding_index"])])
         if embedding_archs.shape != (10,) or not ((embedding_archs >= 0) & (embedding_archs < N_ARCHS)).all():
             raise BuildError(f"ofa/hardware_embedding_index: expected 10 subnet indices, got {embedding_archs}")
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".ofa.h5.part-")
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
-            with h5py.File(temp, "w") as h5:
-                h5.create_dataset("arch/features", data=features)
-                # The raw dicts as sampled (skipped blocks included), for exact round trips.
-                for key in ("ks", "e", "d"):
-                    h5.create_dataset(f"arch/{key}", data=np.array([a[key] for a in archs], dtype=np.int16))
-                h5.create_dataset("arch/r", data=np.array([a["r"] for a in archs], dtype=np.int16))
-                for device in ALL_DEVICES:
-                    name = f"ofa/latency/{device}"
-                    h5.create_dataset(f"latency/{device}", data=_read_latency(name, raw[name]))
-                h5.create_dataset("embedding_archs", data=embedding_archs)
-                h5.attrs["builder_version"] = BUILDER_VERSION
-                h5.attrs["inputs"] = json.dumps(expected_inputs(manifest), sort_keys=True)
-                h5.attrs["units"] = json.dumps(UNITS)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        finally:
-            temp.unlink(missing_ok=True)
+        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(manifest)) as h5:
+            h5.create_dataset("arch/features", data=features)
+            # The raw dicts as sampled (skipped blocks included), for exact round trips.
+            for key in ("ks", "e", "d"):
+                h5.create_dataset(f"arch/{key}", data=np.array([a[key] for a in archs], dtype=np.int16))
+            h5.create_dataset("arch/r", data=np.array([a["r"] for a in archs], dtype=np.int16))
+            for device in ALL_DEVICES:
+                name = f"ofa/latency/{device}"
+                h5.create_dataset(f"latency/{device}", data=_read_latency(name, raw[name]))
+            h5.create_dataset("embedding_archs", data=embedding_archs)
+            h5.attrs["units"] = json.dumps(UNITS)
     return path
