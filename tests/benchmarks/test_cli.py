@@ -80,3 +80,10 @@ def test_console_script_is_installed(nb201):
         capture_output=True, text=True, env=os.environ.copy(), check=True,
     )  # fmt: skip
     assert json.loads(out.stdout)["value"] == nb201.query(0, "params")
+
+
+def test_query_on_the_latency_only_benchmarks(capsys):
+    ofa = run_json(capsys, "query", "ofa", "--index", "3", "--metric", "latency", "--device", "v100_1", "--json")
+    assert ofa["value"] > 0 and set(ofa["arch"]) == {"ks", "e", "d", "r"}
+    assert main(["query", "hat", "--arch", "x", "--metric", "latency", "--device", "cpu_xeon"]) == 2
+    assert "addressed by --index" in capsys.readouterr().err
