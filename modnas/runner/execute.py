@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-import benchmarks
+import surrogates
 from benchmarks.io import atomic_write_json, atomic_write_text
 from modnas.baselines.run import RESULT_FILE, result_payload, run_baseline
 from modnas.runner.experiment import RunSpec
@@ -36,7 +36,7 @@ class RunOutcome:
 
 @functools.lru_cache(maxsize=4)
 def _benchmark(name: str):
-    return benchmarks.load(name)  # once per worker process
+    return surrogates.load(name)  # once per worker process; tables pass through to benchmarks.load
 
 
 def read_complete(spec: RunSpec, root: Path) -> dict | None:

@@ -3,7 +3,7 @@
 Schema (every key but `methods` and `devices` has a default)::
 
     name: nb201-blackbox          # default: the file's stem; runs go to <out>/<name>/...
-    benchmark: nb201              # a name from benchmarks.available()
+    benchmark: nb201              # nb201, or nb201-surrogate (surrogates.load)
     dataset: cifar10              # the task's dataset
     objectives: [error, latency]  # the task's objectives
     devices: modnas               # a device split (search | test | extra | modnas) or a list of names
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-import benchmarks
+import surrogates
 from benchmarks.errors import ModnasBenchError
 from modnas.baselines.registry import get_method
 from modnas.baselines.settings import settings_for
@@ -148,7 +148,7 @@ def parse_experiment(data, default_name: str = "experiment", bench=None) -> Expe
         raise ExperimentError(f"experiment name {name!r} must be a plain directory name")
     benchmark = data.get("benchmark", "nb201")
     if bench is None:
-        bench = benchmarks.load(benchmark)
+        bench = surrogates.load(benchmark)  # a table name passes through to benchmarks.load
     objectives = tuple(data.get("objectives", ("error", "latency")))
     return Experiment(
         name=name,
