@@ -24,6 +24,15 @@ def save(fig, stem: Path) -> list[Path]:
     return paths
 
 
+def _finish_panels(fig, axes, n_used: int, legend_height: float) -> None:
+    """Hide unused panels; one legend for all panels below them."""
+    for ax in list(axes.flat)[n_used:]:
+        ax.set_visible(False)
+    handles, labels = _legend_entries(axes)
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, legend_height, 1, 1))
+
+
 def _legend_entries(axes):
     """Each label once, across all panels (a panel may lack a series)."""
     entries = {}
@@ -82,11 +91,7 @@ def pareto_panels(panels: dict[str, dict[str, np.ndarray]], xlabel: str, ylabel:
         ax.set_title(device)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    for ax in list(axes.flat)[len(panels):]:
-        ax.set_visible(False)
-    handles, labels = _legend_entries(axes)
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _finish_panels(fig, axes, len(panels), legend_height=0.05)
     return fig, axes
 
 
@@ -112,11 +117,7 @@ def curves(panels: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
         ax.set_title(panel)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-    for ax in list(axes.flat)[len(panels):]:
-        ax.set_visible(False)
-    handles, labels = _legend_entries(axes)
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 5), frameon=False, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _finish_panels(fig, axes, len(panels), legend_height=0.06)
     return fig, axes
 
 

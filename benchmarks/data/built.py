@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import h5py
+from filelock import FileLock
+
+from benchmarks.data import cache
 
 
 def is_current(path: Path, builder_version: str, inputs: dict[str, str]) -> bool:
@@ -41,3 +44,21 @@ def atomic_h5(path: Path, builder_version: str, inputs: dict[str, str]) -> Itera
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def build_once(
+    path: Path, builder_version: str, inputs: dict[str, str], manifest, write: Callable[[h5py.File, dict], None]
+) -> Path:
+    """Build `path` from the artifacts `inputs` names, unless it is current; one builder at a time.
+
+    `write(h5, raw)` fills the file from `raw` = {artifact name: verified cached path}; if it raises,
+    nothing appears at `path`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        if is_current(path, builder_version, inputs):
+            return path  # another process built it while we waited
+        raw = cache.ensure([manifest[name] for name in inputs])
+        with atomic_h5(path, builder_version, inputs) as h5:
+            write(h5, raw)
+    return path

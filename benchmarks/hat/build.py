@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from filelock import FileLock
 
 from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
@@ -78,18 +77,15 @@ def build(task: str, path: Path | None = None, manifest: Manifest | None = None)
     """Fetch (verifying) the task's CSVs and write the HDF5 file atomically. Returns its path."""
     manifest = manifest or load_manifest()
     path = path or built_path(task)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if is_current(path, task, manifest):
-            return path  # another process built it while we waited
-        raw = cache.ensure([manifest[n] for n in input_names(task)])
-        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(task, manifest)) as h5:
-            for device in ALL_DEVICES:
-                name = f"hat/latency/{task}_{device}"
-                features, metrics = read_csv(name, raw[name])
-                h5.create_dataset(f"{device}/features", data=features)
-                for metric, values in metrics.items():
-                    h5.create_dataset(f"{device}/{metric}", data=values)
-            h5.attrs["task"] = task
-            h5.attrs["units"] = json.dumps(UNITS)
-    return path
+
+    def write(h5, raw) -> None:
+        for device in ALL_DEVICES:
+            name = f"hat/latency/{task}_{device}"
+            features, metrics = read_csv(name, raw[name])
+            h5.create_dataset(f"{device}/features", data=features)
+            for metric, values in metrics.items():
+                h5.create_dataset(f"{device}/{metric}", data=values)
+        h5.attrs["task"] = task
+        h5.attrs["units"] = json.dumps(UNITS)
+
+    return built.build_once(path, BUILDER_VERSION, expected_inputs(task, manifest), manifest, write)

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.errors import BuildError, UnknownDeviceError
+from benchmarks.errors import BuildError
 from benchmarks.hat.space import features, homogeneous_config
-from benchmarks.nb201.devices import Device, DeviceRegistry, hardware_embedding
+from benchmarks.nb201.devices import Device, DeviceRegistry, hardware_embedding, split_in
 
 TASKS = ("wmt14ende", "wmt14enfr")
 ALL_DEVICES = ("cpu_xeon", "gpu_titanxp", "cpu_raspberrypi")
@@ -47,11 +47,7 @@ REFERENCE_FEATURES = features(list(REFERENCE_CONFIGS))
 
 
 def split_of(name: str) -> str:
-    if name in SEARCH_DEVICES:
-        return "search"
-    if name in TEST_DEVICES:
-        return "test"
-    raise UnknownDeviceError(name, ALL_DEVICES, "in hat")
+    return split_in(name, {"search": SEARCH_DEVICES, "test": TEST_DEVICES}, "hat")
 
 
 def _design(feature_rows: np.ndarray) -> np.ndarray:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
 
 from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
@@ -96,38 +95,34 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
     """Fetch (verifying) the inputs and write the HDF5 file atomically. Returns its path."""
     manifest = manifest or load_manifest()
     path = path or built_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if is_current(path, manifest):
-            return path  # another process built it while we waited
-        inputs = list(expected_inputs(manifest))
-        raw = cache.ensure([manifest[n] for n in inputs])
+
+    def write(h5, raw) -> None:
         space = NB201Space.from_strings(load_torch_file(raw["nb201/str_arch2idx"]))
         embedding_archs = [int(i) for i in load_torch_file(raw["nb201/hardware_embedding_index"])]
         if embedding_archs != list(EMBEDDING_ARCHS):
             raise BuildError(f"hardware embedding architectures changed: {embedding_archs} != {list(EMBEDDING_ARCHS)}")
-        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(manifest)) as h5:
-            h5.create_dataset("arch/ops", data=space.ops_by_index)
-            h5.create_dataset("arch/str", data=space.strings.astype("S"))
-            for device in ALL_DEVICES:
-                name = f"nb201/latency/{device}"
-                h5.create_dataset(f"latency/{device}", data=_check_vector(name, load_torch_file(raw[name])))
-            for dataset in DATASETS:
-                acc = _read_index_csv(raw[f"nb201/accuracy/{dataset}"], "accuracy")
-                params = _read_index_csv(raw[f"nb201/params/{dataset}"], "params")
-                if dataset == "ImageNet16-120":
-                    params = params / 1e6  # FreeREA stores raw counts here, millions for CIFAR
-                h5.create_dataset(f"accuracy/{dataset}", data=acc)
-                h5.create_dataset(f"params/{dataset}", data=params)
-            h5.create_dataset("embedding_archs", data=np.asarray(embedding_archs, dtype=np.int64))
-            header, idx, acc, value = _read_metad2a(raw["nb201/metad2a_candidates"], space)
-            group = h5.create_group("metad2a")
-            group.create_dataset("index", data=idx)
-            group.create_dataset("accuracy", data=acc)
-            group.create_dataset("value", data=value)
-            group.attrs["header"] = header
-            if HWNAS_ARTIFACT in raw:
-                for device, values in _read_hwnas_energy(raw[HWNAS_ARTIFACT]).items():
-                    h5.create_dataset(f"energy/{device}", data=values)
-            h5.attrs["units"] = json.dumps(UNITS)
-    return path
+        h5.create_dataset("arch/ops", data=space.ops_by_index)
+        h5.create_dataset("arch/str", data=space.strings.astype("S"))
+        for device in ALL_DEVICES:
+            name = f"nb201/latency/{device}"
+            h5.create_dataset(f"latency/{device}", data=_check_vector(name, load_torch_file(raw[name])))
+        for dataset in DATASETS:
+            acc = _read_index_csv(raw[f"nb201/accuracy/{dataset}"], "accuracy")
+            params = _read_index_csv(raw[f"nb201/params/{dataset}"], "params")
+            if dataset == "ImageNet16-120":
+                params = params / 1e6  # FreeREA stores raw counts here, millions for CIFAR
+            h5.create_dataset(f"accuracy/{dataset}", data=acc)
+            h5.create_dataset(f"params/{dataset}", data=params)
+        h5.create_dataset("embedding_archs", data=np.asarray(embedding_archs, dtype=np.int64))
+        header, idx, acc, value = _read_metad2a(raw["nb201/metad2a_candidates"], space)
+        group = h5.create_group("metad2a")
+        group.create_dataset("index", data=idx)
+        group.create_dataset("accuracy", data=acc)
+        group.create_dataset("value", data=value)
+        group.attrs["header"] = header
+        if HWNAS_ARTIFACT in raw:
+            for device, values in _read_hwnas_energy(raw[HWNAS_ARTIFACT]).items():
+                h5.create_dataset(f"energy/{device}", data=values)
+        h5.attrs["units"] = json.dumps(UNITS)
+
+    return built.build_once(path, BUILDER_VERSION, expected_inputs(manifest), manifest, write)

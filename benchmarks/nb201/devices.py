@@ -52,14 +52,16 @@ class Device:
         }
 
 
+def split_in(name: str, splits: dict[str, tuple[str, ...]], benchmark: str) -> str:
+    """The split (e.g. "search", "test") whose device list holds `name`."""
+    for split, names in splits.items():
+        if name in names:
+            return split
+    raise UnknownDeviceError(name, [n for names in splits.values() for n in names], f"in {benchmark}")
+
+
 def split_of(name: str) -> str:
-    if name in SEARCH_DEVICES:
-        return "search"
-    if name in TEST_DEVICES:
-        return "test"
-    if name in EXTRA_DEVICES:
-        return "extra"
-    raise UnknownDeviceError(name, ALL_DEVICES, "in NAS-Bench-201")
+    return split_in(name, {"search": SEARCH_DEVICES, "test": TEST_DEVICES, "extra": EXTRA_DEVICES}, "NAS-Bench-201")
 
 
 def _kind_and_batch(name: str) -> tuple[str, int | None]:

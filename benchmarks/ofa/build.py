@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
 
 from benchmarks.data import built, cache
 from benchmarks.data.manifest import Manifest, load_manifest
@@ -62,24 +61,21 @@ def build(path: Path | None = None, manifest: Manifest | None = None) -> Path:
     """Fetch (verifying) the inputs and write the HDF5 file atomically. Returns its path."""
     manifest = manifest or load_manifest()
     path = path or built_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if is_current(path, manifest):
-            return path  # another process built it while we waited
-        raw = cache.ensure([manifest[n] for n in input_names()])
+
+    def write(h5, raw) -> None:
         archs, features = _read_archs(raw["ofa/archs"])
         embedding_archs = np.asarray([int(i) for i in load_torch_file(raw["ofa/hardware_embedding_index"])])
         if embedding_archs.shape != (10,) or not ((embedding_archs >= 0) & (embedding_archs < N_ARCHS)).all():
             raise BuildError(f"ofa/hardware_embedding_index: expected 10 subnet indices, got {embedding_archs}")
-        with built.atomic_h5(path, BUILDER_VERSION, expected_inputs(manifest)) as h5:
-            h5.create_dataset("arch/features", data=features)
-            # The raw dicts as sampled (skipped blocks included), for exact round trips.
-            for key in ("ks", "e", "d"):
-                h5.create_dataset(f"arch/{key}", data=np.array([a[key] for a in archs], dtype=np.int16))
-            h5.create_dataset("arch/r", data=np.array([a["r"] for a in archs], dtype=np.int16))
-            for device in ALL_DEVICES:
-                name = f"ofa/latency/{device}"
-                h5.create_dataset(f"latency/{device}", data=_read_latency(name, raw[name]))
-            h5.create_dataset("embedding_archs", data=embedding_archs)
-            h5.attrs["units"] = json.dumps(UNITS)
-    return path
+        h5.create_dataset("arch/features", data=features)
+        # The raw dicts as sampled (skipped blocks included), for exact round trips.
+        for key in ("ks", "e", "d"):
+            h5.create_dataset(f"arch/{key}", data=np.array([a[key] for a in archs], dtype=np.int16))
+        h5.create_dataset("arch/r", data=np.array([a["r"] for a in archs], dtype=np.int16))
+        for device in ALL_DEVICES:
+            name = f"ofa/latency/{device}"
+            h5.create_dataset(f"latency/{device}", data=_read_latency(name, raw[name]))
+        h5.create_dataset("embedding_archs", data=embedding_archs)
+        h5.attrs["units"] = json.dumps(UNITS)
+
+    return built.build_once(path, BUILDER_VERSION, expected_inputs(manifest), manifest, write)

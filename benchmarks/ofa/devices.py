@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.errors import UnknownDeviceError
-from benchmarks.nb201.devices import Device, DeviceRegistry, hardware_embedding
+from benchmarks.nb201.devices import Device, DeviceRegistry, hardware_embedding, split_in
 
 GPUS = ("2080ti", "titan_rtx", "titan_xp", "v100")
 BATCH_SIZES = (1, 32, 64)
@@ -16,11 +15,7 @@ SEARCH_DEVICES = tuple(d for d in ALL_DEVICES if d not in TEST_DEVICES)
 
 
 def split_of(name: str) -> str:
-    if name in SEARCH_DEVICES:
-        return "search"
-    if name in TEST_DEVICES:
-        return "test"
-    raise UnknownDeviceError(name, ALL_DEVICES, "in ofa")
+    return split_in(name, {"search": SEARCH_DEVICES, "test": TEST_DEVICES}, "ofa")
 
 
 def ofa_registry(latency: dict[str, np.ndarray], embedding_archs) -> DeviceRegistry:

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -164,17 +165,24 @@ def predictor_cache_key(view, config: PredictorConfig) -> str:
 def load_or_train_meta_predictor(view, config: PredictorConfig, progress=None) -> tuple[MetaPredictor, dict]:
     """The trained predictor from the data cache, training and caching it on first use (file-locked)."""
     path = data_home() / "modnas" / "predictors" / f"metapredictor-{predictor_cache_key(view, config)}.pt"
+    return _cached_model(
+        path, lambda: MetaPredictor(hidden=config.hidden), lambda: train_meta_predictor(view, config, progress)
+    )
+
+
+def _cached_model(path: Path, build, train):
+    """(frozen model, facts) from `path`, training and saving it (atomically, file-locked) on first use."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock"):
         if path.is_file():
             stored = load_torch_file(path)
-            model = MetaPredictor(hidden=config.hidden)
+            model = build()
             model.load_state_dict(stored["state"])
             model.eval()
             for parameter in model.parameters():
                 parameter.requires_grad_(False)
             return model, {**json.loads(stored["facts"]), "cached": True}
-        model, facts = train_meta_predictor(view, config, progress)
+        model, facts = train()
         buffer = io.BytesIO()
         torch.save({"state": model.state_dict(), "facts": json.dumps(facts)}, buffer)
         atomic_write_bytes(path, buffer.getvalue())
@@ -244,18 +252,6 @@ def load_or_train_accuracy_predictor(view, config: AccuracyPredictorConfig, norm
     payload = {"accuracy_predictor": asdict(config), "dataset": dataset, "data": view.provenance, "version": 1}
     key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
     path = data_home() / "modnas" / "predictors" / f"accuracy-{key}.pt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if path.is_file():
-            stored = load_torch_file(path)
-            model = AccuracyPredictor(config.hidden)
-            model.load_state_dict(stored["state"])
-            model.eval()
-            for parameter in model.parameters():
-                parameter.requires_grad_(False)
-            return model, {**json.loads(stored["facts"]), "cached": True}
-        model, facts = train_accuracy_predictor(view, config, normalised_error)
-        buffer = io.BytesIO()
-        torch.save({"state": model.state_dict(), "facts": json.dumps(facts)}, buffer)
-        atomic_write_bytes(path, buffer.getvalue())
-    return model, {**facts, "cached": False}
+    return _cached_model(
+        path, lambda: AccuracyPredictor(config.hidden), lambda: train_accuracy_predictor(view, config, normalised_error)
+    )
